@@ -1,0 +1,1 @@
+"""Consensus arena: models solve a task in rounds of work, critique and a verdict."""

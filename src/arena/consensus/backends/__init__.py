@@ -1,0 +1,1 @@
+"""Agent backends behind one interface: Cursor Cloud Agents, chat-completions models, local CLIs."""

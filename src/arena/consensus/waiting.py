@@ -1,0 +1,97 @@
+"""Wait for many agents at once: each is polled in its own thread, so wall time is the slowest.
+
+With a webhook receiver, a signed event wakes the waiter at once and polling only backs it up.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_EXCEPTION, CancelledError, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+from arena.consensus.backends.base import AgentBackend, AgentStatus, Message
+from arena.consensus.webhooks import WebhookReceiver
+
+__all__ = ["Outcome", "Waiter"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How an agent's turn ended: FINISHED with its conversation, or ERROR/EXPIRED."""
+
+    status: AgentStatus
+    messages: list[Message]
+
+
+class Waiter:
+    """Polls agents concurrently with a growing interval; prints dots unless verbose."""
+
+    def __init__(
+        self,
+        backend: AgentBackend,
+        *,
+        poll_interval: float = 5.0,
+        max_interval: float = 30.0,
+        receiver: WebhookReceiver | None = None,
+        dots: bool = True,
+    ) -> None:
+        self.backend = backend
+        self.poll_interval = poll_interval
+        self.max_interval = max_interval
+        self.receiver = receiver
+        self.dots = dots
+        self._dot_lock = threading.Lock()
+
+    def wait_all(self, pending: dict[str, tuple[str, int]]) -> dict[str, Outcome]:
+        """Wait until every `alias → (agent_id, length_before)` has replied or failed."""
+        if not pending:
+            return {}
+        cancel = threading.Event()
+        with ThreadPoolExecutor(max_workers=len(pending)) as pool:
+            futures = {
+                alias: pool.submit(self.wait_one, agent_id, after, cancel)
+                for alias, (agent_id, after) in pending.items()
+            }
+            wait(futures.values(), return_when=FIRST_EXCEPTION)
+            failed = [f for f in futures.values() if f.done() and f.exception() is not None]
+            if failed:
+                cancel.set()
+                failed[0].result()
+            outcomes = {alias: future.result() for alias, future in futures.items()}
+        if self.dots:
+            sys.stderr.write("\n")
+        return outcomes
+
+    def wait_one(self, agent_id: str, after: int, cancel: threading.Event | None = None) -> Outcome:
+        """Poll one agent until it is FINISHED with an assistant reply after `after`, or failed.
+
+        Setting `cancel` (another agent's poll failed) makes it give up at its next poll.
+        """
+        interval = self.poll_interval
+        while cancel is None or not cancel.is_set():
+            info = self.backend.status(agent_id)
+            if info.status.failed:
+                log.warning("Agent %s ended with status %s", agent_id, info.status.value)
+                return Outcome(info.status, [])
+            if info.status is AgentStatus.FINISHED:
+                messages = self.backend.conversation(agent_id)
+                if any(m.role == "assistant" for m in messages[after:]):
+                    return Outcome(info.status, messages)
+            self._pause(agent_id, interval)
+            interval = min(self.max_interval, interval * 1.5)
+        raise CancelledError(f"stopped waiting for agent {agent_id}")
+
+    def _pause(self, agent_id: str, interval: float) -> None:
+        if self.dots:
+            with self._dot_lock:
+                sys.stderr.write(".")
+                sys.stderr.flush()
+        if self.receiver is not None:
+            self.receiver.wait(agent_id, self.max_interval)
+        else:
+            time.sleep(interval)

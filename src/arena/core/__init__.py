@@ -1,0 +1,1 @@
+"""Pure logic shared by both arenas: no web, database or provider imports."""

@@ -1,0 +1,1 @@
+"""The voice arena service: blind battles between voice AI systems, decided by votes."""

@@ -1,0 +1,1 @@
+"""HTTP routers: parse, call the battle/leaderboard functions, shape the response."""

@@ -1,0 +1,1 @@
+"""Automated evaluation of battles after the vote: goal tracking, judges, background jobs."""

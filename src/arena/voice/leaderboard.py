@@ -1,0 +1,111 @@
+"""Per-mode leaderboards: Bradley–Terry ratings from the pair-count table plus metric averages."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import lru_cache
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from arena.core.ratings import PairCounts, Rating, leaderboard
+from arena.voice.battles.modes import BattleMode
+from arena.voice.battles.votes import OVERALL
+from arena.voice.db.models import Battle, Candidate, PairCount, SystemRow, Vote
+from arena.voice.errors import InvalidChoiceError
+from arena.voice.schemas import LeaderboardPublic, RatingPublic
+
+BOOTSTRAP_ROUNDS = 1000
+PairRow = tuple[str, str, int, int, int]
+
+
+async def leaderboard_for(
+    session: AsyncSession, mode: BattleMode, dimension: str = OVERALL
+) -> LeaderboardPublic:
+    """The leaderboard of `mode` on `dimension` ('overall' or one of the mode's sub-votes)."""
+    dimensions = [OVERALL, *mode.sub_votes]
+    if dimension not in dimensions:
+        raise InvalidChoiceError("dimension", dimension, dimensions)
+    rows = await _pair_rows(session, mode.name, dimension)
+    ratings = await asyncio.to_thread(_ratings, rows)
+    systems = await _systems(session, [r.system for r in ratings])
+    metrics = await metric_averages(session, mode)
+    total = await session.scalar(
+        select(func.count()).select_from(Vote).join(Battle).where(Battle.mode == mode.name)
+    )
+    return LeaderboardPublic(
+        battle_type=mode.name,
+        dimension=dimension,
+        dimensions=dimensions,
+        total_votes=total or 0,
+        ratings=[_public(r, systems.get(r.system), metrics.get(r.system, {})) for r in ratings],
+    )
+
+
+async def _pair_rows(session: AsyncSession, mode: str, dimension: str) -> tuple[PairRow, ...]:
+    stmt = (
+        select(
+            PairCount.system_a,
+            PairCount.system_b,
+            PairCount.wins_a,
+            PairCount.wins_b,
+            PairCount.ties,
+        )
+        .where(PairCount.mode == mode, PairCount.dimension == dimension)
+        .order_by(PairCount.system_a, PairCount.system_b)
+    )
+    return tuple((a, b, wa, wb, t) for a, b, wa, wb, t in (await session.execute(stmt)).all())
+
+
+@lru_cache(maxsize=64)
+def _ratings(rows: tuple[PairRow, ...]) -> list[Rating]:
+    """Ratings for one snapshot of pair counts; cached because the bootstrap is the costly part."""
+    return leaderboard(PairCounts.from_rows(rows), bootstrap_rounds=BOOTSTRAP_ROUNDS, seed=0)
+
+
+async def _systems(session: AsyncSession, ids: list[str]) -> dict[str, SystemRow]:
+    rows = (await session.execute(select(SystemRow).where(SystemRow.id.in_(ids)))).scalars()
+    return {row.id: row for row in rows}
+
+
+async def metric_averages(
+    session: AsyncSession, mode: BattleMode
+) -> dict[str, dict[str, float | None]]:
+    """Per system, the mean of each of the mode's `metrics` over its produced candidates."""
+    if not mode.metrics:
+        return {}
+    columns = [func.avg(Candidate.metrics[key].as_float()) for key in mode.metrics]
+    stmt = (
+        select(Candidate.system_id, *columns)
+        .join(Battle, Candidate.battle_id == Battle.id)
+        .where(Battle.mode == mode.name, Candidate.status == "ready")
+        .group_by(Candidate.system_id)
+    )
+    return {
+        system_id: {
+            key: None if value is None else round(float(value), 4)
+            for key, value in zip(mode.metrics, values, strict=True)
+        }
+        for system_id, *values in (await session.execute(stmt)).all()
+    }
+
+
+def _public(
+    rating: Rating, system: SystemRow | None, metrics: dict[str, float | None]
+) -> RatingPublic:
+    return RatingPublic(
+        system_id=rating.system,
+        display_name=system.display_name if system else rating.system,
+        provider=system.provider if system else "",
+        rating=rating.rating,
+        ci_low=rating.ci_low,
+        ci_high=rating.ci_high,
+        rank=rating.rank,
+        votes=rating.votes,
+        wins=rating.wins,
+        losses=rating.losses,
+        ties=rating.ties,
+        win_rate=rating.win_rate,
+        preliminary=rating.preliminary,
+        metrics=metrics,
+    )

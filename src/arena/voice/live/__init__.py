@@ -1,0 +1,1 @@
+"""Live agent conversations: the event vocabulary, the bridge, recording and turn timing."""
