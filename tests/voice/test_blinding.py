@@ -60,8 +60,15 @@ def _wav_metadata(data: bytes) -> bytes:
 
 
 def _leaks(needles: set[str], *texts: str) -> set[str]:
+    """Needles found as whole tokens: `ked` (a festival voice) names a system, `ticked` does not."""
     haystack = "\n".join(texts).lower()
-    return {n for n in needles if n in haystack}
+    return {n for n in needles if re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", haystack)}
+
+
+def test_a_needle_inside_a_prompt_word_is_no_leak() -> None:
+    assert _leaks({"ked", "flite-kal16"}, "a clock ticked") == set()
+    assert _leaks({"ked", "flite-kal16"}, "voice: ked.") == {"ked"}
+    assert _leaks({"ked", "flite-kal16"}, '{"id":"flite-kal16"}') == {"flite-kal16"}
 
 
 async def test_nothing_before_the_vote_names_a_system(
