@@ -131,7 +131,8 @@ async def test_quality_agent_understands_piper_speech(registry: Registry, caller
     await asyncio.sleep(4)
     await call.speak(caller("Hi, I'd like to book a haircut for tomorrow at 2pm."))
     heard = await call.until(user_final, within=120)
-    assert "haircut" in heard["text"].lower()
+    # Where the VAD cuts the streamed audio varies with load: "haircut" or "hair cut".
+    assert "haircut" in heard["text"].lower().replace(" ", "")
     reply = await call.until(agent_final, within=120)
     assert "2 pm" in reply["text"]
     await call.end()
