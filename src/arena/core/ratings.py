@@ -344,7 +344,17 @@ class _Pairs:
     @classmethod
     def of(cls, counts: PairCounts) -> _Pairs:
         first, second = np.nonzero(np.triu(counts.games, 1) > 0)
-        n, size = len(counts.systems), first.size
+        return cls.between(first, second, len(counts.systems))
+
+    @classmethod
+    def complete(cls, n: int) -> _Pairs:
+        """Every pair of n systems, compared or not, in ``np.triu_indices`` order."""
+        first, second = np.triu_indices(n, 1)
+        return cls.between(first, second, n)
+
+    @classmethod
+    def between(cls, first: NDArray[np.intp], second: NDArray[np.intp], n: int) -> _Pairs:
+        size = first.size
         # Column p of the (n, pairs) matrices holds rows first[p] and second[p]: CSC, built as is.
         rows = np.column_stack([first, second]).ravel()
         starts = np.arange(0, 2 * size + 1, 2)
@@ -454,16 +464,24 @@ def _bootstrap(
     counts: PairCounts, pairs: _Pairs, point: FloatArray, rounds: int, seed: int
 ) -> FloatArray:
     """(rounds, n) replicate logits, fitted a chunk of rounds at a time to bound memory."""
-    rng = np.random.default_rng(seed)
+    return _bootstrap_draws(counts, pairs, point, rounds, np.random.default_rng(seed))[0]
+
+
+def _bootstrap_draws(
+    counts: PairCounts, pairs: _Pairs, point: FloatArray, rounds: int, rng: np.random.Generator
+) -> tuple[FloatArray, NDArray[np.int64]]:
+    """(rounds, n) replicate logits and the (rounds, 3 × pairs) resampled cells behind them."""
     won, lost = pairs.outcomes(counts)
     n = len(counts.systems)
     chunk = max(1, _BOOTSTRAP_CHUNK_ELEMENTS // max(n * n, 3 * pairs.size))
-    replicates = []
+    replicates, draws = [], []
     for begin in range(0, rounds, chunk):
-        won_b, lost_b = _resample(counts, pairs, min(chunk, rounds - begin), rng)
+        cells = _resample_cells(counts, pairs, min(chunk, rounds - begin), rng)
+        won_b, lost_b = _cell_outcomes(cells)
         start = _chord_step(pairs, won_b, lost_b, point, won, lost)
         replicates.append(_newton(pairs, won_b, lost_b, start, tolerance=_BOOTSTRAP_TOLERANCE))
-    return np.concatenate(replicates)
+        draws.append(cells)
+    return np.concatenate(replicates), np.concatenate(draws)
 
 
 def _chord_step(
@@ -527,30 +545,39 @@ def _to_rating_scale(
     return CENTRE + SCALE * centred
 
 
-def _resample(
-    counts: PairCounts, pairs: _Pairs, rounds: int, rng: np.random.Generator
-) -> tuple[FloatArray, FloatArray]:
-    """(rounds, pairs) effective wins and losses from multinomial resampling of all outcomes.
-
-    Same distribution as FastChat's ``rng.multinomial(total, counts / total)``; for fewer votes
-    than ``_VOTE_SAMPLING_FACTOR`` × cells it is cheaper to draw the votes themselves.
-    """
-    cells = np.concatenate(
+def _data_cells(counts: PairCounts, pairs: _Pairs) -> FloatArray:
+    """Vote counts per cell: ``first`` won, ``second`` won, tied, for every pair in turn."""
+    return np.concatenate(
         [
             counts.wins[pairs.first, pairs.second],
             counts.wins[pairs.second, pairs.first],
             counts.ties[pairs.first, pairs.second],
         ]
     )
+
+
+def _cell_outcomes(cells: NDArray[np.int64] | FloatArray) -> tuple[FloatArray, FloatArray]:
+    """(rounds, 3 × pairs) cell counts → (rounds, pairs) effective wins and losses of ``first``."""
+    first_wins, second_wins, tied = np.split(cells.astype(np.float64), 3, axis=1)
+    tied *= 0.5
+    return first_wins + tied, second_wins + tied
+
+
+def _resample_cells(
+    counts: PairCounts, pairs: _Pairs, rounds: int, rng: np.random.Generator
+) -> NDArray[np.int64]:
+    """(rounds, 3 × pairs) cell counts from multinomial resampling of all outcomes.
+
+    Same distribution as FastChat's ``rng.multinomial(total, counts / total)``; for fewer votes
+    than ``_VOTE_SAMPLING_FACTOR`` × cells it is cheaper to draw the votes themselves.
+    """
+    cells = _data_cells(counts, pairs)
     total = round(cells.sum())
     whole = np.array_equal(cells, np.round(cells))
     if whole and total <= _VOTE_SAMPLING_FACTOR * cells.size:
-        draws = _draw_votes(cells.astype(np.int64), rounds, rng)
-    else:
-        draws = rng.multinomial(total, cells / cells.sum(), size=rounds)
-    first_wins, second_wins, tied = np.split(draws.astype(np.float64), 3, axis=1)
-    tied *= 0.5
-    return first_wins + tied, second_wins + tied
+        return _draw_votes(cells.astype(np.int64), rounds, rng)
+    drawn: NDArray[np.int64] = rng.multinomial(total, cells / cells.sum(), size=rounds)
+    return drawn
 
 
 def _draw_votes(
