@@ -142,7 +142,8 @@ def test_first_refresh_is_the_plain_leaderboard_and_unchanged_counts_are_cached(
     [
         ("one more vote", "incremental"),
         ("a vote removed", "rebuilt"),
-        ("a new system", "rebuilt"),
+        ("a new system", "incremental"),
+        ("a system gone", "rebuilt"),
         ("too many new votes", "rebuilt"),
         ("half a vote", "fresh"),
     ],
@@ -155,6 +156,7 @@ def test_what_each_change_costs(change: str, expected: str) -> None:
         "one more vote": lambda: PairCounts.from_votes(votes[:201]),
         "a vote removed": lambda: PairCounts.from_votes(votes[:199]),
         "a new system": lambda: PairCounts.from_votes([*votes[:200], ("fir", "ash", "a")]),
+        "a system gone": lambda: PairCounts.from_votes([v for v in votes[:200] if "elm" not in v]),
         "too many new votes": lambda: PairCounts.from_votes(votes[:221]),
         "half a vote": lambda: _with_half_a_win(PairCounts.from_votes(votes[:200])),
     }[change]()
@@ -192,6 +194,35 @@ def test_disconnected_boards_and_anchors_are_kept_per_component() -> None:
     assert rows["oak"].component == rows["pine"].component != rows["ash"].component
     assert rows["oak"].rating + rows["pine"].rating == pytest.approx(2000.0)
     assert rows["oak"].preliminary and not rows["ash"].preliminary
+
+
+def test_a_new_system_joins_the_kept_bootstrap_exactly() -> None:
+    """Newcomers enter with no draws anywhere; their first votes are then resampled as usual."""
+    votes = _votes(150, seed=6)
+    newcomer = [
+        ("aspen", name, "a" if i % 3 else "b") for i, name in list(enumerate(STRENGTHS)) * 6
+    ]
+    live = LiveLeaderboard(bootstrap_rounds=4000, seed=1)
+    live.refresh(PairCounts.from_votes(votes))
+    everything = votes + newcomer
+    for end in range(len(votes) + 1, len(everything) + 1):
+        live.refresh(PairCounts.from_votes(everything[:end]))
+        assert live.last_refresh == "incremental"
+    state = live._state
+    assert state is not None and state.systems[1] == "aspen"  # between two old systems
+    cells, data = _replicate_cells(live)
+    assert np.all(cells.sum(axis=1) == len(everything))
+    z, variance_error = _moment_errors(cells, data)
+    assert z < 4.0 and variance_error < 0.12
+    won = (state.half_games + state.half_margin).T
+    lost = (state.half_games - state.half_margin).T
+    exact = _newton(state.pairs, won, lost, np.zeros_like(state.logits), tolerance=1e-12)
+    assert np.abs(exact - state.logits).max() < 1e-4
+    fresh = leaderboard(PairCounts.from_votes(everything), bootstrap_rounds=0)
+    board = live.refresh(PairCounts.from_votes(everything))
+    assert [row.system for row in board] == [row.system for row in fresh]
+    for row, other in zip(board, fresh, strict=True):
+        assert row.rating == pytest.approx(other.rating, abs=1e-6)
 
 
 def test_slow_replicates_are_handed_to_newton(monkeypatch: pytest.MonkeyPatch) -> None:

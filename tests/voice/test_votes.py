@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import delete, select
 
+from arena.core.ratings import PairCounts, leaderboard
 from arena.voice.battles.votes import PairOutcome, pair_outcomes, rebuild_pair_counts
 from arena.voice.db.models import PairCount, Vote
 from arena.voice.state import ArenaState
@@ -105,6 +108,42 @@ async def test_leaderboard_moves_after_votes(arena_server: LiveServer) -> None:
         assert r["metrics"]["duration_s"] > 0 and r["metrics"]["rtf"] >= 0
     assert sub.status_code == 200 and sub.json()["ratings"] == []
     assert bad.status_code == 422 and bad.json()["allowed"] == board["dimensions"]
+
+
+async def test_each_vote_updates_the_kept_bootstrap_instead_of_starting_over(
+    arena_server: LiveServer, arena_state: ArenaState
+) -> None:
+    async def vote_and_read(client: httpx.AsyncClient) -> dict[str, Any]:
+        battle = await _generate(client, candidates=3)
+        voted = await client.post(f"/api/v1/battles/{battle['id']}/vote", json={"winner": "b"})
+        assert voted.status_code == 200, voted.text
+        board: dict[str, Any] = (
+            await client.get("/api/v1/leaderboard", params={"battle_type": "tts"})
+        ).json()
+        return board
+
+    served: ArenaState = arena_server.app.state.arena
+    live = served.boards.get("tts", "overall")
+    async with httpx.AsyncClient(base_url=arena_server.url) as client:
+        await vote_and_read(client)
+        assert live.last_refresh == "rebuilt"
+        for _ in range(3):
+            board = await vote_and_read(client)
+            assert live.last_refresh == "incremental"
+    async with arena_state.sessions() as session:
+        rows = (
+            await session.execute(
+                select(PairCount).where(PairCount.mode == "tts", PairCount.dimension == "overall")
+            )
+        ).scalars()
+        counts = PairCounts.from_rows(
+            (r.system_a, r.system_b, r.wins_a, r.wins_b, r.ties) for r in rows
+        )
+    fresh = {row.system: row for row in leaderboard(counts, bootstrap_rounds=0)}
+    assert board["total_votes"] == 4
+    for rating in board["ratings"]:
+        assert rating["rating"] == pytest.approx(fresh[rating["system_id"]].rating, abs=1e-6)
+        assert rating["ci_low"] <= rating["rating"] <= rating["ci_high"]
 
 
 async def test_rebuild_derives_the_same_pair_counts_from_votes(

@@ -93,9 +93,10 @@ class LiveLeaderboard:
     """A leaderboard refreshed from successive snapshots of the pair counts of one board.
 
     ``refresh(counts)`` returns the same rows as ``leaderboard(counts, ...)`` would, up to the
-    bootstrap's randomness: it rebuilds from scratch the first time, when systems change, when
+    bootstrap's randomness: it rebuilds from scratch the first time, when a system leaves, when
     counts go down or are not whole votes, or when more than ``max_new_votes`` arrived since the
-    last refresh; otherwise it adds the new votes to the kept replicates. Thread-safe.
+    last refresh; otherwise it adds the new votes (and new systems) to the kept replicates.
+    Thread-safe.
     """
 
     def __init__(
@@ -138,8 +139,10 @@ class LiveLeaderboard:
     def _new_votes(self, counts: PairCounts) -> NDArray[np.int64] | None:
         """Cells of the votes added since the last refresh, or None when that needs a rebuild."""
         state = self._state
-        if state is None or state.systems != counts.systems:
+        if state is None or not set(state.systems) <= set(counts.systems):
             return None
+        if state.systems != counts.systems:
+            state = self._state = _with_systems(state, counts.systems)
         now = _data_cells(counts, state.pairs)
         if not np.array_equal(now, np.round(now)):
             return None
@@ -213,6 +216,47 @@ class LiveLeaderboard:
         self._board = board_from_logits(
             counts, state.point, state.logits, self.anchor, self.preliminary_below
         )
+
+
+def _with_systems(state: _State, systems: tuple[str, ...]) -> _State:
+    """The same bootstrap over more systems: the newcomers have no votes in any replicate, so
+    their fitted logit is exactly 0 and their Hessian block is the prior's diagonal alone.
+    """
+    n, rounds = len(systems), state.logits.shape[0]
+    moved = np.array([systems.index(name) for name in state.systems], dtype=np.intp)
+    pairs = _Pairs.complete(n)
+    # Both tuples are sorted, so old pair (i, j), i < j, stays ordered as (moved[i], moved[j]).
+    first, second = moved[state.pairs.first], moved[state.pairs.second]
+    where = first * n - first * (first + 1) // 2 + second - first - 1
+    old_columns = np.arange(3 * state.pairs.size)
+    new_columns = np.concatenate([where + k * pairs.size for k in range(3)])
+    cells = np.zeros((rounds, -(-3 * pairs.size // _BLOCK) * _BLOCK), dtype=np.int32)
+    cells[:, new_columns] = state.cells[:, old_columns]
+    data = np.zeros(3 * pairs.size, dtype=np.int64)
+    data[new_columns] = state.data
+    half_margin = np.zeros((pairs.size, rounds))
+    half_games = np.zeros((pairs.size, rounds))
+    half_margin[where], half_games[where] = state.half_margin, state.half_games
+    logits, gradient, point = np.zeros((rounds, n)), np.zeros((rounds, n)), np.zeros(n)
+    logits[:, moved], gradient[:, moved], point[moved] = state.logits, state.gradient, state.point
+    inverse = np.zeros((rounds, n, n))
+    inverse[:, np.arange(n), np.arange(n)] = 4.0 / PRIOR_GAMES  # 1 / (PRIOR_GAMES σ(0) σ(0))
+    inverse[:, moved[:, None], moved[None, :]] = state.inverse
+    return _State(
+        systems=systems,
+        pairs=pairs,
+        data=data,
+        cells=cells,
+        blocks=cells.reshape(rounds, -1, _BLOCK).sum(axis=2),
+        half_margin=half_margin,
+        half_games=half_games,
+        logits=logits,
+        gradient=gradient,
+        inverse=inverse,
+        point=point,
+        rng=state.rng,
+        next_inverse=state.next_inverse,
+    )
 
 
 def _same_counts(old: PairCounts, new: PairCounts) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from arena.config import Settings
 from arena.providers.registry import Registry
 from arena.voice.battles.modes import BattleContext, BattleMode, Modes
+from arena.voice.leaderboard import LiveBoards
 from arena.voice.state import ArenaState
 
 VOTER_COOKIE = "arena_voter"
@@ -45,9 +46,14 @@ def get_modes(state: StateDep) -> Modes:
     return state.modes
 
 
+def get_boards(state: StateDep) -> LiveBoards:
+    return state.boards
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RegistryDep = Annotated[Registry, Depends(get_registry)]
 ModesDep = Annotated[Modes, Depends(get_modes)]
+BoardsDep = Annotated[LiveBoards, Depends(get_boards)]
 
 
 def mode_dependency(name: str, kind: type[M]) -> Callable[[Modes], M]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -13,6 +13,7 @@ from arena.voice.battles.interrupted import fail_interrupted
 from arena.voice.battles.modes import Modes
 from arena.voice.db.migrate import upgrade
 from arena.voice.db.session import make_engine, make_sessionmaker
+from arena.voice.leaderboard import LiveBoards
 from arena.voice.seed import seed_prompts
 from arena.voice.systems import sync_systems
 
@@ -21,13 +22,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class ArenaState:
-    """Settings, plugin registry, live battle modes and the database of one arena process."""
+    """Settings, plugin registry, live battle modes, the database and the live leaderboards
+    of one arena process."""
 
     settings: Settings
     registry: Registry
     modes: Modes
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    boards: LiveBoards = field(default_factory=LiveBoards)
 
     @classmethod
     def build(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from arena.voice.battles.votes import OVERALL
-from arena.voice.deps import VOTER_COOKIE, ModesDep, SessionDep
+from arena.voice.deps import VOTER_COOKIE, BoardsDep, ModesDep, SessionDep
 from arena.voice.errors import ArenaError
 from arena.voice.leaderboard import leaderboard_for
 from arena.voice.web import templates
@@ -49,6 +49,7 @@ async def leaderboard_page(
     request: Request,
     session: SessionDep,
     modes: ModesDep,
+    boards: BoardsDep,
     battle_type: str = "tts",
     dimension: str = OVERALL,
 ) -> Response:
@@ -60,7 +61,7 @@ async def leaderboard_page(
     if battle_type in modes:
         mode = modes.get(battle_type)
         try:
-            board = await leaderboard_for(session, mode, dimension)
+            board = await leaderboard_for(session, boards, mode, dimension)
         except ArenaError as exc:
             error = exc.message
     return _render(
