@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python -m benchmarks.ratings [--votes 1000000] [--systems 50] [--rounds 1000]
            [--coverage-reps 200] [--coverage 10x5000,20x2000] [--seed 0]
+           [--only speed|refresh|live|coverage]
 Synthetic votes come from a Bradley–Terry model with known strengths (logits ~ N(0, 1));
 10% of the speed-test votes are ties, the coverage votes have none (so the truth is exact).
 """
@@ -24,6 +25,7 @@ from scipy.stats import spearmanr
 
 from arena.cli.ratings import read_battles_csv
 from arena.core.ratings import CENTRE, SCALE, Outcome, PairCounts, leaderboard
+from arena.core.ratings_live import LiveLeaderboard
 
 T = TypeVar("T")
 FloatArray = NDArray[np.float64]
@@ -166,6 +168,53 @@ def refresh(args: argparse.Namespace) -> None:
             print(f"{n_votes:>9,} votes  {rounds:>4} rounds  {milliseconds:7.1f} ms")
 
 
+def live_refresh(args: argparse.Namespace) -> None:
+    """A live board refreshed after every one of 100 votes, after one rebuild."""
+    print(
+        f"## live leaderboard (LiveLeaderboard), {args.systems} systems, {args.rounds} rounds: "
+        "rebuild, then a refresh after each of 100 votes"
+    )
+    rng = np.random.default_rng(args.seed + 3)
+    strengths = rng.normal(0.0, 1.0, args.systems)
+    for n_votes in (500, 1_000, 2_000, 5_000, 50_000, 1_000_000):
+        first, second, outcome = simulate(strengths, n_votes + 100, 0.1, rng)
+        wins = np.zeros((args.systems, args.systems))
+        ties = np.zeros_like(wins)
+        np.add.at(wins, (first[outcome == 0], second[outcome == 0]), 1.0)
+        np.add.at(wins, (second[outcome == 1], first[outcome == 1]), 1.0)
+        np.add.at(ties, (first[outcome >= 2], second[outcome >= 2]), 1.0)
+        names = tuple(f"system-{i:02d}" for i in range(args.systems))
+        later = [(first[k], second[k], outcome[k]) for k in range(n_votes, n_votes + 100)]
+        for i, j, code in later:  # back out the last 100 votes, to add them one at a time
+            _tally(wins, ties, i, j, code, -1.0)
+        live = LiveLeaderboard(bootstrap_rounds=args.rounds, seed=args.seed)
+        start = time.perf_counter()
+        live.refresh(PairCounts(names, wins.copy(), ties + ties.T))
+        rebuild = time.perf_counter() - start
+        times = []
+        for i, j, code in later:
+            _tally(wins, ties, i, j, code, 1.0)
+            counts = PairCounts(names, wins.copy(), ties + ties.T)
+            start = time.perf_counter()
+            live.refresh(counts)
+            times.append(time.perf_counter() - start)
+            assert live.last_refresh == "incremental"
+        p50, p95 = np.percentile(times, [50, 95]) * 1000
+        print(
+            f"{n_votes:>9,} votes  rebuild {1000 * rebuild:6.0f} ms  per vote: p50 {p50:5.1f} ms"
+            f"  p95 {p95:5.1f} ms  max {1000 * max(times):5.1f} ms"
+        )
+
+
+def _tally(wins: FloatArray, ties: FloatArray, i: int, j: int, code: int, change: float) -> None:
+    if code == 0:
+        wins[i, j] += change
+    elif code == 1:
+        wins[j, i] += change
+    else:
+        ties[min(i, j), max(i, j)] += change
+
+
 def refresh_seconds(counts: PairCounts, rounds: int) -> float:
     start = time.perf_counter()
     leaderboard(counts, bootstrap_rounds=rounds)
@@ -222,10 +271,19 @@ def main() -> None:
         help="comma-separated SYSTEMSxVOTES settings for the coverage study (votes without ties)",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--only", choices=("speed", "refresh", "live", "coverage"), help="run one part only"
+    )
     args = parser.parse_args()
-    speed_and_agreement(args)
-    refresh(args)
-    coverage(args)
+    parts = {
+        "speed": speed_and_agreement,
+        "refresh": refresh,
+        "live": live_refresh,
+        "coverage": coverage,
+    }
+    for name, part in parts.items():
+        if args.only in (None, name):
+            part(args)
 
 
 if __name__ == "__main__":
