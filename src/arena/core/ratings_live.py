@@ -71,7 +71,7 @@ class _State:
     """The bootstrap of one set of systems: data, replicate cells and fitted replicates."""
 
     systems: tuple[str, ...]
-    pairs: _Pairs  # every pair of the systems, compared or not
+    pairs: _Pairs  # the compared pairs; grows as votes compare new pairs
     data: NDArray[np.int64]  # (3P,) vote count per cell
     cells: NDArray[np.int32]  # (B, blocks × _BLOCK) replicate counts, zero-padded
     blocks: NDArray[np.int64]  # (B, blocks) replicate counts per block of cells
@@ -141,8 +141,12 @@ class LiveLeaderboard:
         state = self._state
         if state is None or not set(state.systems) <= set(counts.systems):
             return None
-        if state.systems != counts.systems:
-            state = self._state = _with_systems(state, counts.systems)
+        compared = _Pairs.of(counts)
+        if state.systems != counts.systems or compared.size != state.pairs.size:
+            grown = _with_layout(state, counts.systems, compared)
+            if grown is None:
+                return None
+            state = self._state = grown
         now = _data_cells(counts, state.pairs)
         if not np.array_equal(now, np.round(now)):
             return None
@@ -169,21 +173,14 @@ class LiveLeaderboard:
         point = _newton(compared, *_outcomes(data[None]), np.zeros(n))[0]
         rng = np.random.default_rng(self.seed)
         replicates, draws = _bootstrap_draws(counts, compared, point, self.bootstrap_rounds, rng)
-        pairs = _Pairs.complete(n)
-        # Compared pairs are a subsequence of all pairs, in the same (row-major) order.
-        where = compared.first * n - compared.first * (compared.first + 1) // 2
-        where += compared.second - compared.first - 1
-        columns = np.concatenate([where + k * pairs.size for k in range(3)])
-        size = -(-3 * pairs.size // _BLOCK) * _BLOCK
+        size = -(-3 * compared.size // _BLOCK) * _BLOCK
         cells = np.zeros((self.bootstrap_rounds, size), dtype=np.int32)
-        cells[:, columns] = draws
-        full_data = np.zeros(3 * pairs.size, dtype=np.int64)
-        full_data[columns] = np.round(data).astype(np.int64)
-        half_margin, half_games = _halves(cells[:, : 3 * pairs.size])
+        cells[:, : 3 * compared.size] = draws
+        half_margin, half_games = _halves(draws)
         state = _State(
             systems=counts.systems,
-            pairs=pairs,
-            data=full_data,
+            pairs=compared,
+            data=np.round(data).astype(np.int64),
             cells=cells,
             blocks=cells.reshape(self.bootstrap_rounds, -1, _BLOCK).sum(axis=2),
             half_margin=half_margin,
@@ -218,30 +215,42 @@ class LiveLeaderboard:
         )
 
 
-def _with_systems(state: _State, systems: tuple[str, ...]) -> _State:
-    """The same bootstrap over more systems: the newcomers have no votes in any replicate, so
-    their fitted logit is exactly 0 and their Hessian block is the prior's diagonal alone.
+def _with_layout(state: _State, systems: tuple[str, ...], pairs: _Pairs) -> _State | None:
+    """The same bootstrap over more systems and compared pairs (None if any old one is gone).
+
+    No replicate holds a draw of a new pair or system yet: their cells start empty, a new
+    system's fitted logit is exactly the prior's 0, and its Hessian block is the prior's
+    diagonal alone.
     """
     n, rounds = len(systems), state.logits.shape[0]
-    moved = np.array([systems.index(name) for name in state.systems], dtype=np.intp)
-    pairs = _Pairs.complete(n)
+    index = {name: i for i, name in enumerate(systems)}
+    moved = np.array([index[name] for name in state.systems], dtype=np.intp)
     # Both tuples are sorted, so old pair (i, j), i < j, stays ordered as (moved[i], moved[j]).
-    first, second = moved[state.pairs.first], moved[state.pairs.second]
-    where = first * n - first * (first + 1) // 2 + second - first - 1
-    old_columns = np.arange(3 * state.pairs.size)
+    old_keys = moved[state.pairs.first] * n + moved[state.pairs.second]
+    new_keys = pairs.first * n + pairs.second
+    where = np.searchsorted(new_keys, old_keys)
+    if np.any(where >= new_keys.size) or np.any(
+        new_keys[np.minimum(where, new_keys.size - 1)] != old_keys
+    ):
+        return None
     new_columns = np.concatenate([where + k * pairs.size for k in range(3)])
     cells = np.zeros((rounds, -(-3 * pairs.size // _BLOCK) * _BLOCK), dtype=np.int32)
-    cells[:, new_columns] = state.cells[:, old_columns]
+    cells[:, new_columns] = state.cells[:, : 3 * state.pairs.size]
     data = np.zeros(3 * pairs.size, dtype=np.int64)
     data[new_columns] = state.data
     half_margin = np.zeros((pairs.size, rounds))
     half_games = np.zeros((pairs.size, rounds))
     half_margin[where], half_games[where] = state.half_margin, state.half_games
-    logits, gradient, point = np.zeros((rounds, n)), np.zeros((rounds, n)), np.zeros(n)
-    logits[:, moved], gradient[:, moved], point[moved] = state.logits, state.gradient, state.point
-    inverse = np.zeros((rounds, n, n))
-    inverse[:, np.arange(n), np.arange(n)] = 4.0 / PRIOR_GAMES  # 1 / (PRIOR_GAMES σ(0) σ(0))
-    inverse[:, moved[:, None], moved[None, :]] = state.inverse
+    if n == len(state.systems):
+        logits, gradient, point = state.logits, state.gradient, state.point
+        inverse = state.inverse
+    else:
+        logits, gradient, point = np.zeros((rounds, n)), np.zeros((rounds, n)), np.zeros(n)
+        logits[:, moved], gradient[:, moved] = state.logits, state.gradient
+        point[moved] = state.point
+        inverse = np.zeros((rounds, n, n))
+        inverse[:, np.arange(n), np.arange(n)] = 4.0 / PRIOR_GAMES  # 1 / (PRIOR_GAMES σ(0)²)
+        inverse[:, moved[:, None], moved[None, :]] = state.inverse
     return _State(
         systems=systems,
         pairs=pairs,
@@ -276,7 +285,7 @@ def _outcomes(
     return first_wins + tied, second_wins + tied
 
 
-def _halves(cells: NDArray[np.int32]) -> tuple[FloatArray, FloatArray]:
+def _halves(cells: NDArray[np.int32] | NDArray[np.int64]) -> tuple[FloatArray, FloatArray]:
     """(B, 3P) cells → (P, B) half margins and half games."""
     won, lost = _outcomes(cells)
     return np.ascontiguousarray(0.5 * (won - lost).T), np.ascontiguousarray(0.5 * (won + lost).T)
