@@ -225,6 +225,27 @@ def test_a_new_system_joins_the_kept_bootstrap_exactly() -> None:
         assert row.rating == pytest.approx(other.rating, abs=1e-6)
 
 
+def test_a_newly_compared_pair_joins_the_kept_bootstrap_exactly() -> None:
+    chain: list[Vote] = [("ash", "birch", "a"), ("birch", "cedar", "b"), ("ash", "birch", "tie")]
+    closing: list[Vote] = [("ash", "cedar", "a"), ("cedar", "ash", "a"), ("ash", "cedar", "tie")]
+    votes = chain * 20 + closing * 10
+    live = LiveLeaderboard(bootstrap_rounds=4000, seed=2)
+    live.refresh(PairCounts.from_votes(votes[:60]))
+    state = live._state
+    assert state is not None and state.pairs.size == 2
+    _grow(live, votes, 60)
+    state = live._state
+    assert state is not None and state.pairs.size == 3
+    cells, data = _replicate_cells(live)
+    assert np.all(cells.sum(axis=1) == len(votes))
+    z, variance_error = _moment_errors(cells, data)
+    assert z < 4.0 and variance_error < 0.12
+    won = (state.half_games + state.half_margin).T
+    lost = (state.half_games - state.half_margin).T
+    exact = _newton(state.pairs, won, lost, np.zeros_like(state.logits), tolerance=1e-12)
+    assert np.abs(exact - state.logits).max() < 1e-4
+
+
 def test_slow_replicates_are_handed_to_newton(monkeypatch: pytest.MonkeyPatch) -> None:
     """With no chord steps allowed, every moving replicate is fitted by Newton instead."""
     monkeypatch.setattr(ratings_live, "_CHORD_STEPS", 0)
