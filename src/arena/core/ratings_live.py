@@ -79,7 +79,9 @@ class _State:
     half_games: FloatArray  # (P, B) games / 2 (pair-major: the fast layout for sparse sums)
     logits: FloatArray  # (B, n) fitted replicates
     gradient: FloatArray  # (B, n) log-posterior gradient at `logits` (≈ 0 when fitted)
-    inverse: FloatArray  # (B, n, n) inverse negative Hessians, recent enough to step with
+    inverse: NDArray[np.float32]  # (B, n, n) inverse negative Hessians, recent enough to step
+    # with: single precision halves the memory and the time of a step; the fit is still judged
+    # by the float64 gradient.
     point: FloatArray  # (n,) point fit
     rng: np.random.Generator
     next_inverse: int = 0
@@ -187,7 +189,7 @@ class LiveLeaderboard:
             half_games=half_games,
             logits=replicates,
             gradient=np.empty_like(replicates),
-            inverse=np.empty((self.bootstrap_rounds, n, n)),
+            inverse=np.empty((self.bootstrap_rounds, n, n), dtype=np.float32),
             point=point,
             rng=rng,
         )
@@ -248,7 +250,7 @@ def _with_layout(state: _State, systems: tuple[str, ...], pairs: _Pairs) -> _Sta
         logits, gradient, point = np.zeros((rounds, n)), np.zeros((rounds, n)), np.zeros(n)
         logits[:, moved], gradient[:, moved] = state.logits, state.gradient
         point[moved] = state.point
-        inverse = np.zeros((rounds, n, n))
+        inverse = np.zeros((rounds, n, n), dtype=np.float32)
         inverse[:, np.arange(n), np.arange(n)] = 4.0 / PRIOR_GAMES  # 1 / (PRIOR_GAMES σ(0)²)
         inverse[:, moved[:, None], moved[None, :]] = state.inverse
     return _State(
@@ -386,13 +388,14 @@ def _half_tanh(state: _State, logits: FloatArray) -> FloatArray:
     return np.asarray(np.tanh(differences, out=differences), dtype=np.float64)
 
 
-def _inverses(state: _State, rows: NDArray[np.intp]) -> FloatArray:
-    """Inverse negative Hessians of the replicates ``rows`` at their current logits."""
+def _inverses(state: _State, rows: NDArray[np.intp]) -> NDArray[np.float32]:
+    """Inverse negative Hessians of the replicates ``rows`` at their current logits (inverted
+    in double precision, kept in single)."""
     logits = np.ascontiguousarray(state.logits[rows].T)
     tanh = _half_tanh(state, logits)
     curvature = (0.5 * state.half_games[:, rows] * (1.0 - tanh * tanh)).T
     prior = 0.25 * PRIOR_GAMES * (1.0 - np.tanh(0.5 * logits.T) ** 2)
-    return np.asarray(np.linalg.inv(_hessians(state.pairs, curvature, prior)), dtype=np.float64)
+    return np.asarray(np.linalg.inv(_hessians(state.pairs, curvature, prior)), dtype=np.float32)
 
 
 def _refit(state: _State) -> None:
@@ -408,7 +411,8 @@ def _refit(state: _State) -> None:
     previous = np.full(rounds, np.inf)
     to_newton = np.zeros(rounds, dtype=bool)
     for _ in range(_CHORD_STEPS):
-        step = np.einsum("bij,bj->bi", state.inverse, state.gradient)
+        step = np.matmul(state.inverse, state.gradient.astype(np.float32)[..., None])[..., 0]
+        step = step.astype(np.float64)
         largest = np.abs(step).max(axis=1)
         active &= largest >= _BOOTSTRAP_TOLERANCE
         slow = active & (largest > _CHORD_CONTRACTION * previous)
