@@ -105,6 +105,38 @@ async def test_a_slot_takes_one_live_connection_and_cannot_be_redone(
     assert [(r.label, r.status, r.id) for r in rows] == [("a", "ended", ended["conversation_id"])]
 
 
+async def test_a_call_ended_before_the_caller_spoke_voids_the_battle(
+    arena_server: LiveServer, arena_state: ArenaState
+) -> None:
+    async with httpx.AsyncClient(base_url=arena_server.url) as http:
+        battle = await generate(http)
+        async with connect(ws_url(arena_server.url, battle["id"], "a")) as ws:
+            await next_json(ws, "session_started")
+            await ws.send(silence(400))
+            await ws.send(json.dumps({"type": "end_conversation"}))
+            ended = await next_json(ws, "conversation_ended")
+        assert ended["judgeable"] is False and ended["ended_by"] == "user"
+        public = (await http.get(f"/api/v1/battles/{battle['id']}")).json()
+        assert public["status"] == "failed"
+        vote = await http.post(f"/api/v1/battles/{battle['id']}/vote", json={"winner": "tie"})
+        assert vote.status_code == 409
+        assert "before you said anything" in vote.json()["detail"]
+        frame, code = await refusal(ws_url(arena_server.url, battle["id"], "b"))
+        assert code == 4410, frame
+        # A caller who says something is judged, even if the call is short.
+        spoken = await generate(http)
+        assert (await hold_briefly(ws_url(arena_server.url, spoken["id"], "a")))["judgeable"]
+        assert (await http.get(f"/api/v1/battles/{spoken['id']}")).json()["status"] == "generating"
+    async with arena_state.sessions() as session:
+        rows = (await session.execute(select(AgentConversation))).scalars().all()
+    assert sorted((r.battle_id == battle["id"], r.status) for r in rows) == [
+        (False, "ended"),
+        (True, "ended"),
+    ]
+    async with arena_state.sessions() as session:
+        assert (await session.execute(select(PairCount))).first() is None
+
+
 async def test_concurrent_connections_to_one_slot_let_exactly_one_in(
     arena_server: LiveServer,
 ) -> None:

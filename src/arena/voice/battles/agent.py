@@ -4,7 +4,9 @@ Generation picks a scenario and two available voice agents (different providers 
 possible) and shows only the scenario's user-facing fields. Each label's conversation slot is
 reserved by inserting its `agent_conversations` row (UNIQUE per battle and label), so a second
 live connection is refused and a held conversation cannot be redone. The battle becomes votable
-once both conversations are stored; a provider that cannot be reached fails the battle.
+once both conversations are stored; a provider that cannot be reached fails the battle, and so
+does a call the caller ended without saying a word (nothing to judge; see
+`ConversationRecord.judgeable`).
 """
 
 from __future__ import annotations
@@ -349,7 +351,13 @@ async def store_conversation(
     """Persist a finished conversation (audio files, transcript, timings, how it ended)."""
     folder = audio_dir / "agent" / reservation.conversation_id
     paths = await asyncio.to_thread(_write_audio, folder, record)
-    failed = record.ended_by == "connect_failed"
+    unreachable = record.ended_by == "connect_failed"
+    failed = unreachable or not record.judgeable
+    name = f"Agent {reservation.label.upper()}"
+    if unreachable:
+        battle_error = f"{name} could not be reached"
+    else:
+        battle_error = f"the call with {name} ended before you said anything, so it can't be judged"
     async with sessions() as session:
         conversation = await session.get(AgentConversation, reservation.conversation_id)
         assert conversation is not None
@@ -381,7 +389,7 @@ async def store_conversation(
         )
         assert candidate is not None
         candidate.status = "failed" if failed else "ready"
-        candidate.error = record.error if failed else None
+        candidate.error = (record.error or "the caller never spoke") if failed else None
         candidate.audio_path = paths.get("mix")
         candidate.duration_s = record.duration_seconds
         candidate.transcript = "\n".join(f"{t.role}: {t.text}" for t in record.turns if t.text)
@@ -390,10 +398,7 @@ async def store_conversation(
             await session.execute(
                 update(Battle)
                 .where(Battle.id == reservation.battle_id, Battle.status == "generating")
-                .values(
-                    status="failed",
-                    error=f"Agent {reservation.label.upper()} could not be reached",
-                )
+                .values(status="failed", error=battle_error)
                 .execution_options(synchronize_session=False)
             )
         await session.commit()

@@ -206,6 +206,7 @@ class ConversationBridge:
             recording=recording,
             tool_calls=list(self._tool_calls),
             error=self._error,
+            caller_heard=self._tracker.caller_heard,
         )
 
     async def _send_json(self, frame: Mapping[str, Any]) -> None:

@@ -21,6 +21,10 @@ EndedBy = Literal[
 ]
 
 
+CALLER_ENDINGS: tuple[EndedBy, ...] = ("user", "client_disconnect", "timeout")
+"""Endings on the caller's side: with no word from the caller, such a call cannot be judged."""
+
+
 @dataclass(frozen=True)
 class ConversationRecord:
     """One conversation: transcript with timings, latencies (ms), recordings and how it ended."""
@@ -35,10 +39,26 @@ class ConversationRecord:
     recording: Recording
     tool_calls: list[ToolCall] = field(default_factory=list)
     error: str | None = None
+    caller_heard: bool = False  # the bridge's VAD heard the caller speak at least once
 
     @property
     def total_turns(self) -> int:
         return len(self.turns)
+
+    @property
+    def caller_spoke(self) -> bool:
+        """Whether the caller said anything: heard by the bridge's VAD, or transcribed."""
+        return self.caller_heard or any(turn.role == "user" for turn in self.turns)
+
+    @property
+    def judgeable(self) -> bool:
+        """Whether a voter can judge the agent on this call.
+
+        Not when the caller's side ended it (hung up, lost the connection, or let the time run
+        out) without saying anything: nothing of the task was tried. An agent that hangs up or
+        fails before the caller speaks is judged on that.
+        """
+        return self.caller_spoke or self.ended_by not in CALLER_ENDINGS
 
     @property
     def avg_latency_ms(self) -> float | None:
@@ -64,4 +84,6 @@ class ConversationRecord:
             "total_turns": self.total_turns,
             "duration_seconds": round(self.duration_seconds, 2),
             "transcript": self.transcript(),
+            "ended_by": self.ended_by,
+            "judgeable": self.judgeable,
         }

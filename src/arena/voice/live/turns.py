@@ -64,6 +64,7 @@ class TurnTracker:
     latencies_ms: list[float] = field(default_factory=list)
     ttfb_ms: float | None = None
     user_speaking: bool = False
+    caller_heard: bool = False  # the VAD heard the caller at least once
     _speech_start: float | None = None
     _speech_end: float | None = None
     _awaiting_reply_since: float | None = None
@@ -83,6 +84,7 @@ class TurnTracker:
 
     def user_speech_started(self, at: float) -> None:
         self.user_speaking = True
+        self.caller_heard = True
         self._awaiting_reply_since = None
         if self._speech_start is None:
             self._speech_start = at

@@ -156,8 +156,15 @@ function setMuted(muted) {
 
 function finished(label, frame) {
   clearInterval(clock);
-  held[label] = frame;
   const ending = ENDINGS[frame.ended_by] ?? "the call ended";
+  if (frame.judgeable === false) {
+    // The server voided the battle: a call without a word from the caller cannot be judged.
+    setState("idle");
+    status(`The call with ${NAMES[label]} ended (${ending}) before you said anything, so this battle can't be judged: start a new battle.`);
+    $("agent-new").focus();
+    return;
+  }
+  held[label] = frame;
   $("summaries").append(
     el("div", { class: "summary" },
       el("h3", {}, NAMES[label]),
