@@ -146,3 +146,27 @@ def test_a_whole_agent_battle_in_the_browser(
         assert_blind(text, registry)
     kinds = {json.loads(f)["type"] for f in frames}
     assert {"session_started", "transcript", "conversation_ended"} <= kinds
+
+
+@pytest.mark.browser
+def test_ending_a_call_before_speaking_voids_the_battle_in_the_page(
+    arena_server: LiveServer, mic_page: Any
+) -> None:
+    """The fake microphone opens with 3 s of silence: End within it and nothing was said."""
+    page = mic_page
+    page.goto(f"{arena_server.url}/battle/agent")
+    page.wait_for_selector("#agent-battle[data-state='briefing']")
+    page.click("#start-a")
+    page.wait_for_selector("#live.connected", timeout=30_000)
+    page.click("#end-call")
+    try:
+        page.wait_for_selector("#agent-battle[data-state='idle']", state="attached", timeout=30_000)
+    except Exception:
+        raise AssertionError(
+            (page.get_attribute("#agent-battle", "data-state"), page.text_content("#agent-status"))
+        ) from None
+    message = page.text_content("#agent-status") or ""
+    assert "before you said anything" in message and "start a new battle" in message
+    assert page.locator("#summaries .summary").count() == 0
+    page.click("#agent-new")
+    page.wait_for_selector("#agent-battle[data-state='briefing']", timeout=30_000)

@@ -12,7 +12,15 @@ from arena.voice.db.migrate import current_heads, script_heads, upgrade
 from arena.voice.db.models import Base
 from arena.voice.db.session import make_engine
 
-FOUNDATION = {"systems", "prompts", "battles", "candidates", "votes", "pair_counts"}
+FOUNDATION = {
+    "systems",
+    "prompts",
+    "battles",
+    "candidates",
+    "votes",
+    "pair_counts",
+    "vote_totals",
+}
 
 
 def _mentions_foundation(diff: Any) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from arena.core.ratings import PairCounts, leaderboard
 from arena.voice.battles.votes import PairOutcome, pair_outcomes, rebuild_pair_counts
-from arena.voice.db.models import PairCount, Vote
+from arena.voice.db.models import PairCount, Vote, VoteTotal
 from arena.voice.state import ArenaState
 from tests.conftest import LiveServer
 
@@ -164,9 +164,13 @@ async def test_rebuild_derives_the_same_pair_counts_from_votes(
 
     async with arena_state.sessions() as session:
         live = snapshot((await session.execute(select(PairCount))).scalars().all())
+        totals = (await session.execute(select(VoteTotal.mode, VoteTotal.votes))).all()
         await session.execute(delete(PairCount).where(PairCount.dimension == "overall"))
+        await session.execute(delete(VoteTotal))
         await session.commit()
         replayed = await rebuild_pair_counts(session, arena_state.modes)
         rebuilt = snapshot((await session.execute(select(PairCount))).scalars().all())
+        rebuilt_totals = (await session.execute(select(VoteTotal.mode, VoteTotal.votes))).all()
     assert replayed == (4, len(live))
     assert rebuilt == live
+    assert [tuple(t) for t in totals] == [tuple(t) for t in rebuilt_totals] == [("tts", 4)]

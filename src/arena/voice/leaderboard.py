@@ -18,7 +18,7 @@ from arena.core.ratings import PairCounts, Rating
 from arena.core.ratings_live import LiveLeaderboard
 from arena.voice.battles.modes import BattleMode
 from arena.voice.battles.votes import OVERALL
-from arena.voice.db.models import Battle, Candidate, PairCount, SystemRow, Vote
+from arena.voice.db.models import Battle, Candidate, PairCount, SystemRow, VoteTotal
 from arena.voice.errors import InvalidChoiceError
 from arena.voice.schemas import LeaderboardPublic, RatingPublic
 
@@ -58,9 +58,7 @@ async def leaderboard_for(
     ratings = await asyncio.to_thread(boards.ratings, mode.name, dimension, rows)
     systems = await _systems(session, [r.system for r in ratings])
     metrics = await metric_averages(session, mode)
-    total = await session.scalar(
-        select(func.count()).select_from(Vote).join(Battle).where(Battle.mode == mode.name)
-    )
+    total = await session.scalar(select(VoteTotal.votes).where(VoteTotal.mode == mode.name))
     return LeaderboardPublic(
         battle_type=mode.name,
         dimension=dimension,

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from arena.voice.battles.modes import BattleContext, BattleMode, Modes
-from arena.voice.db.models import Battle, PairCount, Vote
+from arena.voice.db.models import Battle, PairCount, Vote, VoteTotal
 from arena.voice.db.upsert import upsert
 from arena.voice.errors import (
     AlreadyVotedError,
@@ -109,10 +109,18 @@ async def cast_vote(
         await session.rollback()
         raise AlreadyVotedError() from None
     dimensions = {OVERALL: vote.winner, **vote.sub_votes}
-    for dimension, choice in dimensions.items():
+    # Rows are locked in one global order (dimension, pair, then the total): no deadlocks.
+    for dimension, choice in sorted(dimensions.items()):
         await bump_pair_counts(
             session, battle.mode, dimension, pair_outcomes(systems_by_label, choice)
         )
+    await upsert(
+        session,
+        VoteTotal,
+        [{"mode": battle.mode, "votes": 1}],
+        keys=("mode",),
+        set_=lambda excluded: {"votes": VoteTotal.votes + excluded.votes},
+    )
     await session.commit()
     await session.refresh(battle)
     return battle
@@ -167,13 +175,16 @@ async def bump_pair_counts(
 
 
 async def rebuild_pair_counts(session: AsyncSession, modes: Modes) -> tuple[int, int]:
-    """Recompute the pair-count table from the votes (the source of truth) in one transaction.
+    """Recompute the pair counts and vote totals from the votes (the source of truth) in one
+    transaction.
 
     Returns (votes replayed, pair rows written).
     """
     await session.commit()
     await session.execute(delete(PairCount))
+    await session.execute(delete(VoteTotal))
     totals: dict[tuple[str, str, str, str], list[int]] = {}
+    per_mode: dict[str, int] = {}
     replayed = 0
     rows = await session.execute(select(Battle, Vote).join(Vote, Vote.battle_id == Battle.id))
     for battle, vote in rows.all():
@@ -191,6 +202,8 @@ async def rebuild_pair_counts(session: AsyncSession, modes: Modes) -> tuple[int,
                 counts[1] += o.wins_b
                 counts[2] += o.ties
         replayed += 1
+        per_mode[battle.mode] = per_mode.get(battle.mode, 0) + 1
+    session.add_all(VoteTotal(mode=mode, votes=votes) for mode, votes in sorted(per_mode.items()))
     session.add_all(
         PairCount(mode=mode, dimension=dim, system_a=a, system_b=b, wins_a=wa, wins_b=wb, ties=t)
         for (mode, dim, a, b), (wa, wb, t) in sorted(totals.items())

@@ -131,6 +131,16 @@ class Vote(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class VoteTotal(Base):
+    """Votes cast per mode, bumped in each vote's transaction: the leaderboard's vote total
+    without counting the votes table on every read."""
+
+    __tablename__ = "vote_totals"
+
+    mode: Mapped[str] = mapped_column(String(16), primary_key=True)
+    votes: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class PairCount(Base):
     """Pair outcomes per mode and dimension (system_a < system_b), updated with each vote."""
 
