@@ -34,6 +34,16 @@ def _grow(live: LiveLeaderboard, votes: list[Vote], start: int) -> None:
         assert live.last_refresh == "incremental"
 
 
+def _assert_fitted(live: LiveLeaderboard) -> None:
+    """Every replicate sits where a tight Newton fit of its cells from scratch lands."""
+    state = live._state
+    assert state is not None
+    won = (state.half_games + state.half_margin).T
+    lost = (state.half_games - state.half_margin).T
+    exact = _newton(state.pairs, won, lost, np.zeros_like(state.logits), tolerance=1e-12)
+    assert np.abs(exact - state.logits).max() < 1e-4
+
+
 def _moment_errors(cells: np.ndarray, data: np.ndarray) -> tuple[float, float]:
     """Largest z-score of the cell means, and largest relative error of the variances,
     against multinomial(N, data / N), over cells holding at least 5 votes."""
@@ -99,8 +109,7 @@ def test_each_replicate_is_fitted_to_the_bootstrap_tolerance() -> None:
     first, second, tied = np.split(cells, 3, axis=1)
     np.testing.assert_allclose(won, first + 0.5 * tied)
     np.testing.assert_allclose(lost, second + 0.5 * tied)
-    exact = _newton(state.pairs, won, lost, np.zeros_like(state.logits), tolerance=1e-12)
-    assert np.abs(exact - state.logits).max() < 1e-4
+    _assert_fitted(live)
 
 
 def test_the_board_matches_a_fresh_bootstrap_of_the_same_votes() -> None:
@@ -214,10 +223,7 @@ def test_a_new_system_joins_the_kept_bootstrap_exactly() -> None:
     assert np.all(cells.sum(axis=1) == len(everything))
     z, variance_error = _moment_errors(cells, data)
     assert z < 4.0 and variance_error < 0.12
-    won = (state.half_games + state.half_margin).T
-    lost = (state.half_games - state.half_margin).T
-    exact = _newton(state.pairs, won, lost, np.zeros_like(state.logits), tolerance=1e-12)
-    assert np.abs(exact - state.logits).max() < 1e-4
+    _assert_fitted(live)
     fresh = leaderboard(PairCounts.from_votes(everything), bootstrap_rounds=0)
     board = live.refresh(PairCounts.from_votes(everything))
     assert [row.system for row in board] == [row.system for row in fresh]
@@ -240,10 +246,7 @@ def test_a_newly_compared_pair_joins_the_kept_bootstrap_exactly() -> None:
     assert np.all(cells.sum(axis=1) == len(votes))
     z, variance_error = _moment_errors(cells, data)
     assert z < 4.0 and variance_error < 0.12
-    won = (state.half_games + state.half_margin).T
-    lost = (state.half_games - state.half_margin).T
-    exact = _newton(state.pairs, won, lost, np.zeros_like(state.logits), tolerance=1e-12)
-    assert np.abs(exact - state.logits).max() < 1e-4
+    _assert_fitted(live)
 
 
 def test_slow_replicates_are_handed_to_newton(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -253,9 +256,4 @@ def test_slow_replicates_are_handed_to_newton(monkeypatch: pytest.MonkeyPatch) -
     live = LiveLeaderboard(bootstrap_rounds=200)
     live.refresh(PairCounts.from_votes(votes[:390]))
     _grow(live, votes, 390)
-    state = live._state
-    assert state is not None
-    won = (state.half_games + state.half_margin).T
-    lost = (state.half_games - state.half_margin).T
-    exact = _newton(state.pairs, won, lost, np.zeros_like(state.logits), tolerance=1e-12)
-    assert np.abs(exact - state.logits).max() < 1e-4
+    _assert_fitted(live)
