@@ -6,8 +6,8 @@ Fills the TTS pair-count table with votes among `--systems` systems (a Bradleyâ€
 with N(0, 1) strengths), reads the leaderboard once (the process's first read rebuilds the
 bootstrap), then records a vote in the table and reads the leaderboard `--after` times, timing
 `leaderboard_for` as the API calls it: the pair-count query, the live refresh, the system
-names, metric averages and the vote total. The candidates table is empty here, so the metric
-averages cost only their query.
+names, metric averages and the vote total (the last two read small totals tables, whatever the
+number of candidates and votes).
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def test_systems_list_shows_mode_availability_and_reason(settings: Settings) -> 
 def test_ratings_rebuild_on_an_empty_arena(settings: Settings) -> None:
     rebuilt = arena(settings, "ratings", "rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert "Replayed 0 votes into 0 pair-count rows." in rebuilt.stdout
+    assert "Replayed 0 votes into 0 pair-count rows; 0 metric-total rows." in rebuilt.stdout
 
 
 def test_serve_migrates_seeds_and_serves_a_battle(tmp_path: Path) -> None:

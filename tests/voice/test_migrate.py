@@ -20,6 +20,7 @@ FOUNDATION = {
     "votes",
     "pair_counts",
     "vote_totals",
+    "metric_totals",
 }
 
 

@@ -218,23 +218,26 @@ def fit(
 
 @ratings_app.command("rebuild")
 def rebuild() -> None:
-    """Recompute the voice arena's pair counts from its votes (ARENA_DATABASE_URL).
+    """Recompute the voice arena's pair counts, vote totals and metric totals from its votes
+    and candidates (ARENA_DATABASE_URL).
 
-    Votes are the source of truth; run this after restoring a backup or changing the
-    outcome rules. Example: `arena ratings rebuild`.
+    Votes and candidates are the source of truth; run this after restoring a backup, editing
+    rows by hand or changing the outcome rules. Example: `arena ratings rebuild`.
     """
-    votes, pairs = asyncio.run(_rebuild(Settings()))
-    typer.echo(f"Replayed {votes} votes into {pairs} pair-count rows.")
+    votes, pairs, metrics = asyncio.run(_rebuild(Settings()))
+    typer.echo(f"Replayed {votes} votes into {pairs} pair-count rows; {metrics} metric-total rows.")
 
 
-async def _rebuild(settings: Settings) -> tuple[int, int]:
+async def _rebuild(settings: Settings) -> tuple[int, int, int]:
     from arena.voice.battles.votes import rebuild_pair_counts
+    from arena.voice.db.metric_totals import rebuild_metric_totals
     from arena.voice.state import ArenaState
 
     state = ArenaState.build(settings)
     try:
         await state.prepare(seed=False)
         async with state.sessions() as session:
-            return await rebuild_pair_counts(session, state.modes)
+            votes, pairs = await rebuild_pair_counts(session, state.modes)
+            return votes, pairs, await rebuild_metric_totals(session)
     finally:
         await state.close()

@@ -11,14 +11,15 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from arena.core.ratings import PairCounts, Rating
 from arena.core.ratings_live import LiveLeaderboard
 from arena.voice.battles.modes import BattleMode
 from arena.voice.battles.votes import OVERALL
-from arena.voice.db.models import Battle, Candidate, PairCount, SystemRow, VoteTotal
+from arena.voice.db.metric_totals import metric_averages
+from arena.voice.db.models import PairCount, SystemRow, VoteTotal
 from arena.voice.errors import InvalidChoiceError
 from arena.voice.schemas import LeaderboardPublic, RatingPublic
 
@@ -57,7 +58,7 @@ async def leaderboard_for(
     rows = await _pair_rows(session, mode.name, dimension)
     ratings = await asyncio.to_thread(boards.ratings, mode.name, dimension, rows)
     systems = await _systems(session, [r.system for r in ratings])
-    metrics = await metric_averages(session, mode)
+    metrics = await metric_averages(session, mode.name, mode.metrics)
     total = await session.scalar(select(VoteTotal.votes).where(VoteTotal.mode == mode.name))
     return LeaderboardPublic(
         battle_type=mode.name,
@@ -84,28 +85,6 @@ async def _pair_rows(session: AsyncSession, mode: str, dimension: str) -> tuple[
 async def _systems(session: AsyncSession, ids: list[str]) -> dict[str, SystemRow]:
     rows = (await session.execute(select(SystemRow).where(SystemRow.id.in_(ids)))).scalars()
     return {row.id: row for row in rows}
-
-
-async def metric_averages(
-    session: AsyncSession, mode: BattleMode
-) -> dict[str, dict[str, float | None]]:
-    """Per system, the mean of each of the mode's `metrics` over its produced candidates."""
-    if not mode.metrics:
-        return {}
-    columns = [func.avg(Candidate.metrics[key].as_float()) for key in mode.metrics]
-    stmt = (
-        select(Candidate.system_id, *columns)
-        .join(Battle, Candidate.battle_id == Battle.id)
-        .where(Battle.mode == mode.name, Candidate.status == "ready")
-        .group_by(Candidate.system_id)
-    )
-    return {
-        system_id: {
-            key: None if value is None else round(float(value), 4)
-            for key, value in zip(mode.metrics, values, strict=True)
-        }
-        for system_id, *values in (await session.execute(stmt)).all()
-    }
 
 
 def _public(

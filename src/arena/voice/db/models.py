@@ -106,11 +106,13 @@ class Candidate(Base):
     battle_id: Mapped[str] = mapped_column(ForeignKey("battles.id", ondelete="CASCADE"))
     label: Mapped[str] = mapped_column(String(1))
     system_id: Mapped[str] = mapped_column(ForeignKey("systems.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # Old values of status and metrics are loaded before a change (active history), so the
+    # metric totals can take back what a candidate contributed.
+    status: Mapped[str] = mapped_column(String(16), default="pending", active_history=True)
     audio_path: Mapped[str | None] = mapped_column(Text, default=None)
     transcript: Mapped[str | None] = mapped_column(Text, default=None)
     duration_s: Mapped[float | None] = mapped_column(Float, default=None)
-    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict, active_history=True)
     error: Mapped[str | None] = mapped_column(Text, default=None)
 
     battle: Mapped[Battle] = relationship(back_populates="candidates")
@@ -129,6 +131,18 @@ class Vote(Base):
     sub_votes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     voter_session: Mapped[str | None] = mapped_column(String(100), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MetricTotal(Base):
+    """Sum and count of one numeric metric over a system's ready candidates, kept current on
+    every flush (`arena.voice.db.metric_totals`): leaderboard averages without a table scan."""
+
+    __tablename__ = "metric_totals"
+
+    system_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(100), primary_key=True)
+    total: Mapped[float] = mapped_column(Float, default=0.0)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class VoteTotal(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Executable
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import ColumnCollection
@@ -24,13 +24,21 @@ async def upsert(
     set_: SetClause | None = None,
 ) -> None:
     """Insert `rows`; on a `keys` conflict apply `set_(excluded)` or, without it, do nothing."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
+    if rows:
+        dialect = session.get_bind().dialect.name
+        await session.execute(upsert_statement(dialect, model, rows, keys, set_))
+
+
+def upsert_statement(
+    dialect: str,
+    model: type[Base],
+    rows: Sequence[Mapping[str, Any]],
+    keys: Sequence[str],
+    set_: SetClause | None = None,
+) -> Executable:
+    """The INSERT … ON CONFLICT statement of `upsert`, for a connection of `dialect`."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(model).values(list(rows))
     if set_ is None:
-        stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
-    else:
-        stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=dict(set_(stmt.excluded)))
-    await session.execute(stmt)
+        return stmt.on_conflict_do_nothing(index_elements=list(keys))
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_=dict(set_(stmt.excluded)))
