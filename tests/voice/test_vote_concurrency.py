@@ -18,14 +18,17 @@ VOTERS = 200
 async def test_concurrent_duplicate_votes_store_one_vote(
     arena_server: LiveServer, arena_state: ArenaState
 ) -> None:
-    limits = httpx.Limits(max_connections=VOTERS, max_keepalive_connections=VOTERS)
-    async with httpx.AsyncClient(base_url=arena_server.url, limits=limits, timeout=120) as client:
+    async with httpx.AsyncClient(base_url=arena_server.url, timeout=120) as client:
         battle = (
             await client.post(
                 "/api/v1/battles/generate", json={"battle_type": "tts", "candidates": 3}
             )
         ).json()
-        url = f"/api/v1/battles/{battle['id']}/vote"
+    url = f"/api/v1/battles/{battle['id']}/vote"
+    # Voters on fresh connections: none may reuse a kept-alive one the server is about to close
+    # (on a loaded machine its keep-alive timer can fire before it reads the next request).
+    limits = httpx.Limits(max_connections=VOTERS, max_keepalive_connections=VOTERS)
+    async with httpx.AsyncClient(base_url=arena_server.url, limits=limits, timeout=120) as client:
         winners = ["a", "b", "c", "tie"]
         responses = await asyncio.gather(
             *(
