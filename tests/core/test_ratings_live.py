@@ -257,3 +257,17 @@ def test_slow_replicates_are_handed_to_newton(monkeypatch: pytest.MonkeyPatch) -
     live.refresh(PairCounts.from_votes(votes[:390]))
     _grow(live, votes, 390)
     _assert_fitted(live)
+
+
+def test_a_failed_update_falls_back_to_a_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
+    votes = _votes(300, seed=7)
+    live = LiveLeaderboard(bootstrap_rounds=100)
+    live.refresh(PairCounts.from_votes(votes[:299]))
+
+    def diverge(state: Any) -> None:
+        raise RuntimeError("did not converge")
+
+    monkeypatch.setattr(ratings_live, "_refit", diverge)
+    board = live.refresh(PairCounts.from_votes(votes))
+    assert live.last_refresh == "rebuilt"
+    assert board == leaderboard(PairCounts.from_votes(votes), bootstrap_rounds=100, seed=0)

@@ -134,7 +134,12 @@ class LiveLeaderboard:
             if new_votes is None:
                 self._rebuild(counts)
             else:
-                self._add(counts, new_votes)
+                try:
+                    self._add(counts, new_votes)
+                except (RuntimeError, np.linalg.LinAlgError):
+                    # A fit that did not converge may have left replicates half-updated:
+                    # start over from the counts rather than keep a doubtful state.
+                    self._rebuild(counts)
             self._counts = counts
             return self._board
 
