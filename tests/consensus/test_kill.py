@@ -46,6 +46,16 @@ def normalized(arena: Path) -> dict[str, Any]:
     return dict(scrub(data))
 
 
+def received_by_agent(emulator: CursorEmulator, arena: Path) -> dict[str, list[tuple[str, str]]]:
+    """Per alias (agent id when unknown), the (kind, first 60 chars) of every prompt received."""
+    aliases = {slot.agent_id: alias for alias, slot in load_state(arena).aliases.items()}
+    prompts: dict[str, list[tuple[str, str]]] = {}
+    for event in emulator.received:
+        who = aliases.get(event["agent"], event["agent"])
+        prompts.setdefault(who, []).append((event["kind"], event["text"][:60]))
+    return prompts
+
+
 def _kill_at_random_moment(cli: Cli, rng: random.Random) -> bool:
     """Start `run`, SIGKILL it at a random moment once it is working; True if it was killed."""
     proc = cli.start("run", *POLL)
@@ -80,7 +90,8 @@ def test_sigkill_at_50_random_moments_changes_nothing(
     reference_dir = tmp_path / "reference"
     reference_dir.mkdir()
     (reference_dir / ".env").write_text("CURSOR_API_KEY=test-key\n")
-    reference = EmulatorServer(CursorEmulator("test-key", Script(**SCRIPT))).start()
+    reference_emulator = CursorEmulator("test-key", Script(**SCRIPT))
+    reference = EmulatorServer(reference_emulator).start()
     try:
         ref_cli = Cli(reference_dir, {**cli.env, "CURSOR_BASE_URL": reference.url})
         ref_cli(*INIT, "--max-rounds", ROUNDS)
@@ -100,8 +111,16 @@ def test_sigkill_at_50_random_moments_changes_nothing(
     cli("run", *POLL)
     assert "already finished" in cli("run", *POLL).stdout
 
+    assert reference_emulator.duplicates() == []
     assert emulator.emulator.duplicates() == []
     launches = [e for e in emulator.emulator.received if e["kind"] == "launch"]
     assert len(launches) == 3
     assert len([e for e in emulator.emulator.received if "Mind the tests" in e["text"]]) == 1
-    assert normalized(cli.cwd / "arenas/0001") == normalized(reference_dir / "arenas/0001")
+    killed_arena, reference_arena = cli.cwd / "arenas/0001", reference_dir / "arenas/0001"
+    killed_prompts = received_by_agent(emulator.emulator, killed_arena)
+    reference_prompts = received_by_agent(reference_emulator, reference_arena)
+    assert normalized(killed_arena) == normalized(reference_arena), "\n".join(
+        f"{alias}:\n  killed run:    {killed_prompts.get(alias)}\n"
+        f"  reference run: {reference_prompts.get(alias)}"
+        for alias in sorted(set(killed_prompts) | set(reference_prompts))
+    )

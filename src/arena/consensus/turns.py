@@ -3,7 +3,10 @@
 Each prompt is recorded as `sent` (with the conversation length, the prompt's hash and, for
 a launch, the branch) *before* it goes out. A restarted orchestrator finds a `sent` entry and
 checks the service — the agent on that branch, or the prompt in the conversation — before
-sending it again, so nothing is ever delivered twice or lost.
+sending it again, so nothing is ever delivered twice or lost. That check looks for the *recorded*
+hash: should the rebuilt prompt come out different (it should not — prompts are pure functions
+of the state), a warning names the agent and phase, an arrived prompt is still recognised, and
+a resend records the new hash before it goes out.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from arena.consensus.extraction import extract_tag, parse_verdict
 from arena.consensus.prompts import format_reminder, prompt_sha
 from arena.consensus.runtime import Runtime
 from arena.consensus.state import Phase, Progress, ProgressStatus
-from arena.consensus.waiting import Outcome
+from arena.consensus.waiting import Outcome, replies_to
 
 __all__ = ["branch_name", "ensure_quorum", "run_turns"]
 
@@ -47,7 +50,7 @@ def run_turns(
             prompt = _current_prompt(progress[alias], prompts[alias], tag)
             _deliver(rt, alias, progress[alias], prompt, reconciled)
         waiting = {
-            a: (str(progress[a].agent_id), progress[a].sent_at_length)
+            a: (str(progress[a].agent_id), progress[a].sent_at_length, progress[a].prompt_sha)
             for a in active
             if not rt.state.aliases[a].failed
         }
@@ -65,6 +68,17 @@ def _deliver(rt: Runtime, alias: str, entry: Progress, prompt: str, reconciled: 
         return
     slot = rt.state.aliases[alias]
     sha = prompt_sha(prompt)
+    if entry.status is ProgressStatus.SENT and entry.prompt_sha not in (None, sha):
+        log.warning(
+            "The %s prompt rebuilt for %s in round %d (%s) differs from the one recorded "
+            "(sha %s, was %s)",
+            _kind(entry, alias),
+            alias,
+            rt.state.round + 1,
+            rt.state.phase.value,
+            sha[:12],
+            str(entry.prompt_sha)[:12],
+        )
     if entry.launch and entry.agent_id is None:
         _launch(rt, alias, entry, prompt, sha)
     elif entry.status is ProgressStatus.PENDING:
@@ -74,9 +88,14 @@ def _deliver(rt: Runtime, alias: str, entry: Progress, prompt: str, reconciled: 
         rt.save()
         log.info("Sending %s prompt to %s", _kind(entry, alias), alias)
         rt.backend.followup(str(entry.agent_id), prompt, entry.sent_at_length)
-    elif not _delivered(rt.backend.conversation(str(entry.agent_id)), entry, sha):
-        log.info("Prompt to %s was recorded but never arrived; sending it now", alias)
-        rt.backend.followup(str(entry.agent_id), prompt, entry.sent_at_length)
+    else:
+        arrived = _delivered(rt.backend.conversation(str(entry.agent_id)), entry, sha)
+        if entry.prompt_sha != (arrived or sha):
+            entry.prompt_sha = arrived or sha
+            rt.save()
+        if arrived is None:
+            log.info("Prompt to %s was recorded but never arrived; sending it now", alias)
+            rt.backend.followup(str(entry.agent_id), prompt, entry.sent_at_length)
     reconciled.add(alias)
 
 
@@ -103,10 +122,18 @@ def _adopt(rt: Runtime, alias: str, entry: Progress, agent_id: str, branch: str 
     rt.save()
 
 
-def _delivered(messages: list[Message], entry: Progress, sha: str) -> bool:
-    return any(
-        m.role == "user" and prompt_sha(m.text) == sha for m in messages[entry.sent_at_length :]
-    )
+def _delivered(messages: list[Message], entry: Progress, sha: str) -> str | None:
+    """The hash of the prompt that arrived: the recorded one, else the rebuilt one, else None.
+
+    The recorded hash decides; the rebuilt one is only a fallback for an entry without a
+    hash. A resend records its hash before it goes out, so that is what a restart finds.
+    """
+    later = messages[entry.sent_at_length :]
+    shas = {prompt_sha(m.text) for m in later if m.role == "user"}
+    for candidate in (entry.prompt_sha, sha):
+        if candidate is not None and candidate in shas:
+            return candidate
+    return None
 
 
 def _kind(entry: Progress, alias: str) -> str:
@@ -132,7 +159,8 @@ def _collect(
         log.error("%s (%s) failed: %s", alias, slot.model, slot.failure)
         rt.save()
         return
-    replies = [m.text for m in outcome.messages[entry.sent_at_length :] if m.role == "assistant"]
+    answered = replies_to(outcome.messages, entry.sent_at_length, entry.prompt_sha) or []
+    replies = [m.text for m in answered]
     found = next((text for text in reversed(replies) if _has(text, tag, rt)), None)
     if found is None and not entry.reprompted:
         log.warning("%s's reply has no <%s> block; asking once more", alias, tag)

@@ -1,6 +1,10 @@
 """Wait for many agents at once: each is polled in its own thread, so wall time is the slowest.
 
 With a webhook receiver, a signed event wakes the waiter at once and polling only backs it up.
+
+A turn is answered only when the agent is FINISHED and an assistant message follows the user
+message carrying *our* prompt (found by its hash): a reply to something else sent in between,
+such as an immediate operator comment, does not count.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from concurrent.futures import FIRST_EXCEPTION, CancelledError, ThreadPoolExecut
 from dataclasses import dataclass
 
 from arena.consensus.backends.base import AgentBackend, AgentStatus, Message
+from arena.consensus.prompts import prompt_sha
 from arena.consensus.webhooks import WebhookReceiver
 
-__all__ = ["Outcome", "Waiter"]
+__all__ = ["Outcome", "Waiter", "replies_to"]
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +31,28 @@ class Outcome:
 
     status: AgentStatus
     messages: list[Message]
+
+
+def replies_to(messages: list[Message], after: int, sha: str | None) -> list[Message] | None:
+    """Assistant messages after the user message with hash `sha` at index `after` or later.
+
+    None when that prompt is not (yet) in the conversation. Without a hash (an entry recorded
+    before hashes were kept) every assistant message after `after` counts.
+    """
+    start = after
+    if sha is not None:
+        found = next(
+            (
+                i
+                for i in range(after, len(messages))
+                if messages[i].role == "user" and prompt_sha(messages[i].text) == sha
+            ),
+            None,
+        )
+        if found is None:
+            return None
+        start = found + 1
+    return [m for m in messages[start:] if m.role == "assistant"]
 
 
 class Waiter:
@@ -47,15 +74,15 @@ class Waiter:
         self.dots = dots
         self._dot_lock = threading.Lock()
 
-    def wait_all(self, pending: dict[str, tuple[str, int]]) -> dict[str, Outcome]:
-        """Wait until every `alias → (agent_id, length_before)` has replied or failed."""
+    def wait_all(self, pending: dict[str, tuple[str, int, str | None]]) -> dict[str, Outcome]:
+        """Wait until every `alias → (agent_id, length_before, prompt_sha)` replied or failed."""
         if not pending:
             return {}
         cancel = threading.Event()
         with ThreadPoolExecutor(max_workers=len(pending)) as pool:
             futures = {
-                alias: pool.submit(self.wait_one, agent_id, after, cancel)
-                for alias, (agent_id, after) in pending.items()
+                alias: pool.submit(self.wait_one, agent_id, after, cancel, sha)
+                for alias, (agent_id, after, sha) in pending.items()
             }
             wait(futures.values(), return_when=FIRST_EXCEPTION)
             failed = [f for f in futures.values() if f.done() and f.exception() is not None]
@@ -67,12 +94,21 @@ class Waiter:
             sys.stderr.write("\n")
         return outcomes
 
-    def wait_one(self, agent_id: str, after: int, cancel: threading.Event | None = None) -> Outcome:
-        """Poll one agent until it is FINISHED with an assistant reply after `after`, or failed.
+    def wait_one(
+        self,
+        agent_id: str,
+        after: int,
+        cancel: threading.Event | None = None,
+        sha: str | None = None,
+    ) -> Outcome:
+        """Poll one agent until it is FINISHED having answered our prompt, or failed.
 
-        Setting `cancel` (another agent's poll failed) makes it give up at its next poll.
+        Our prompt is the user message with hash `sha` at index `after` or later; an assistant
+        message must follow it. Setting `cancel` (another agent's poll failed) makes it give up
+        at its next poll.
         """
         interval = self.poll_interval
+        missing_logged = False
         while cancel is None or not cancel.is_set():
             info = self.backend.status(agent_id)
             if info.status.failed:
@@ -80,8 +116,18 @@ class Waiter:
                 return Outcome(info.status, [])
             if info.status is AgentStatus.FINISHED:
                 messages = self.backend.conversation(agent_id)
-                if any(m.role == "assistant" for m in messages[after:]):
+                replies = replies_to(messages, after, sha)
+                if replies:
                     return Outcome(info.status, messages)
+                if replies is None and not missing_logged:
+                    missing_logged = True
+                    log.warning(
+                        "Agent %s is FINISHED but our prompt (sha %s) is not in its "
+                        "conversation after message %d yet; still waiting",
+                        agent_id,
+                        (sha or "")[:12],
+                        after,
+                    )
             self._pause(agent_id, interval)
             interval = min(self.max_interval, interval * 1.5)
         raise CancelledError(f"stopped waiting for agent {agent_id}")
