@@ -11,7 +11,7 @@ from arena.consensus.backends.base import AgentBackend, AgentInfo, AgentStatus, 
 from arena.consensus.backends.cursor import CursorBackend
 from arena.consensus.errors import ApiError
 from arena.consensus.prompts import prompt_sha
-from arena.consensus.waiting import Waiter, replies_to
+from arena.consensus.waiting import PROMPT_MATCH_PATIENCE, Waiter, replies_to
 from tests.fakes.cursor_api import EmulatorServer
 
 
@@ -71,6 +71,15 @@ def test_reply_to_an_immediate_comment_is_not_taken_for_the_reply_to_our_prompt(
     assert fake.polls == 4
     assert outcome.status is AgentStatus.FINISHED
     assert replies_to(outcome.messages, len(BEFORE), prompt_sha(PROMPT)) == [REPLY]
+
+
+def test_a_prompt_the_service_stored_reworded_does_not_block_the_wait_forever() -> None:
+    reworded = Message("user", f"  {PROMPT}\n(sent from the API)")
+    fake = SnapshotBackend([(AgentStatus.FINISHED, [*BEFORE, reworded, REPLY])])
+    waiter = Waiter(cast(AgentBackend, fake), poll_interval=0.0, max_interval=0.0, dots=False)
+    outcome = waiter.wait_one("bc-1", len(BEFORE), sha=prompt_sha(PROMPT))
+    assert fake.polls == PROMPT_MATCH_PATIENCE
+    assert replies_to(outcome.messages, len(BEFORE), None) == [REPLY]
 
 
 def test_replies_are_counted_from_our_prompt_on() -> None:

@@ -159,7 +159,9 @@ def _collect(
         log.error("%s (%s) failed: %s", alias, slot.model, slot.failure)
         rt.save()
         return
-    answered = replies_to(outcome.messages, entry.sent_at_length, entry.prompt_sha) or []
+    answered = replies_to(outcome.messages, entry.sent_at_length, entry.prompt_sha)
+    if answered is None:  # the waiter gave up finding our prompt verbatim (see Waiter)
+        answered = replies_to(outcome.messages, entry.sent_at_length, None) or []
     replies = [m.text for m in answered]
     found = next((text for text in reversed(replies) if _has(text, tag, rt)), None)
     if found is None and not entry.reprompted:

@@ -55,6 +55,10 @@ def replies_to(messages: list[Message], after: int, sha: str | None) -> list[Mes
     return [m for m in messages[start:] if m.role == "assistant"]
 
 
+PROMPT_MATCH_PATIENCE = 4
+"""FINISHED polls without our prompt in the conversation before replies after `after` count."""
+
+
 class Waiter:
     """Polls agents concurrently with a growing interval; prints dots unless verbose."""
 
@@ -108,7 +112,7 @@ class Waiter:
         at its next poll.
         """
         interval = self.poll_interval
-        missing_logged = False
+        unmatched = 0
         while cancel is None or not cancel.is_set():
             info = self.backend.status(agent_id)
             if info.status.failed:
@@ -119,15 +123,27 @@ class Waiter:
                 replies = replies_to(messages, after, sha)
                 if replies:
                     return Outcome(info.status, messages)
-                if replies is None and not missing_logged:
-                    missing_logged = True
-                    log.warning(
-                        "Agent %s is FINISHED but our prompt (sha %s) is not in its "
-                        "conversation after message %d yet; still waiting",
-                        agent_id,
-                        (sha or "")[:12],
-                        after,
-                    )
+                if replies is None:
+                    unmatched += 1
+                    if unmatched >= PROMPT_MATCH_PATIENCE and replies_to(messages, after, None):
+                        # The service may have stored our prompt reworded; a reply that has
+                        # stood this long is taken rather than waiting forever.
+                        log.warning(
+                            "Agent %s: our prompt (sha %s) never showed up verbatim after "
+                            "message %d; taking the replies after it",
+                            agent_id,
+                            (sha or "")[:12],
+                            after,
+                        )
+                        return Outcome(info.status, messages)
+                    if unmatched == 1:
+                        log.warning(
+                            "Agent %s is FINISHED but our prompt (sha %s) is not in its "
+                            "conversation after message %d yet; still waiting",
+                            agent_id,
+                            (sha or "")[:12],
+                            after,
+                        )
             self._pause(agent_id, interval)
             interval = min(self.max_interval, interval * 1.5)
         raise CancelledError(f"stopped waiting for agent {agent_id}")
