@@ -3,7 +3,9 @@
 Each (mode, dimension) board is a `LiveLeaderboard` kept for the life of the process: a read
 after a vote adds that vote to the kept bootstrap replicates (tens of ms for 50 systems) instead
 of bootstrapping from scratch. Every worker process keeps its own boards and catches up from
-the pair-count table, so workers never need to hear about each other's votes.
+the pair-count table, so workers never need to hear about each other's votes. The metric
+averages and the vote total come from `metric_totals` and `vote_totals`, so no part of a read
+grows with the number of votes.
 """
 
 from __future__ import annotations
