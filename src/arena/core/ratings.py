@@ -347,12 +347,6 @@ class _Pairs:
         return cls.between(first, second, len(counts.systems))
 
     @classmethod
-    def complete(cls, n: int) -> _Pairs:
-        """Every pair of n systems, compared or not, in ``np.triu_indices`` order."""
-        first, second = np.triu_indices(n, 1)
-        return cls.between(first, second, n)
-
-    @classmethod
     def between(cls, first: NDArray[np.intp], second: NDArray[np.intp], n: int) -> _Pairs:
         size = first.size
         # Column p of the (n, pairs) matrices holds rows first[p] and second[p]: CSC, built as is.
@@ -556,7 +550,9 @@ def _data_cells(counts: PairCounts, pairs: _Pairs) -> FloatArray:
     )
 
 
-def _cell_outcomes(cells: NDArray[np.int64] | FloatArray) -> tuple[FloatArray, FloatArray]:
+def _cell_outcomes(
+    cells: NDArray[np.int32] | NDArray[np.int64] | FloatArray,
+) -> tuple[FloatArray, FloatArray]:
     """(rounds, 3 × pairs) cell counts → (rounds, pairs) effective wins and losses of ``first``."""
     first_wins, second_wins, tied = np.split(cells.astype(np.float64), 3, axis=1)
     tied *= 0.5

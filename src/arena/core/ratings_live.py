@@ -39,6 +39,7 @@ from arena.core.ratings import (
     PairCounts,
     Rating,
     _bootstrap_draws,
+    _cell_outcomes,
     _check_options,
     _data_cells,
     _hessians,
@@ -177,7 +178,7 @@ class LiveLeaderboard:
                 preliminary_below=self.preliminary_below,
             )
             return
-        point = _newton(compared, *_outcomes(data[None]), np.zeros(n))[0]
+        point = _newton(compared, *_cell_outcomes(data[None]), np.zeros(n))[0]
         rng = np.random.default_rng(self.seed)
         replicates, draws = _bootstrap_draws(counts, compared, point, self.bootstrap_rounds, rng)
         size = -(-3 * compared.size // _BLOCK) * _BLOCK
@@ -215,7 +216,7 @@ class LiveLeaderboard:
         _update_gradient(state, rows, columns, deltas)
         _refit(state)
         _refresh_some_inverses(state)
-        state.point = _newton(state.pairs, *_outcomes(state.data[None]), state.point)[0]
+        state.point = _newton(state.pairs, *_cell_outcomes(state.data[None]), state.point)[0]
         self.last_refresh = "incremental"
         self._board = board_from_logits(
             counts, state.point, state.logits, self.anchor, self.preliminary_below
@@ -283,18 +284,9 @@ def _same_counts(old: PairCounts, new: PairCounts) -> bool:
     )
 
 
-def _outcomes(
-    cells: NDArray[np.int32] | NDArray[np.int64] | FloatArray,
-) -> tuple[FloatArray, FloatArray]:
-    """(B, 3P) cells → (B, P) effective wins and losses of ``first``, ties half each."""
-    first_wins, second_wins, tied = np.split(np.asarray(cells, dtype=np.float64), 3, axis=1)
-    tied = 0.5 * tied
-    return first_wins + tied, second_wins + tied
-
-
 def _halves(cells: NDArray[np.int32] | NDArray[np.int64]) -> tuple[FloatArray, FloatArray]:
     """(B, 3P) cells → (P, B) half margins and half games."""
-    won, lost = _outcomes(cells)
+    won, lost = _cell_outcomes(cells)
     return np.ascontiguousarray(0.5 * (won - lost).T), np.ascontiguousarray(0.5 * (won + lost).T)
 
 

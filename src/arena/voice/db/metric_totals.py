@@ -20,7 +20,7 @@ from sqlalchemy import delete, event, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
-from arena.voice.db.models import Battle, Candidate, MetricTotal, SystemRow
+from arena.voice.db.models import Candidate, MetricTotal, SystemRow
 from arena.voice.db.upsert import upsert_statement
 
 Totals = dict[tuple[str, str], list[float]]  # (system, metric) → [sum, count]
@@ -37,45 +37,51 @@ def contribution(status: str | None, metrics: Mapping[str, Any] | None) -> dict[
     }
 
 
-def _before_and_after(candidate: Candidate, is_new: bool) -> tuple[dict[str, float], ...]:
-    state = inspect(candidate)
-    values = []
-    for when in ("before", "after"):
-        status_and_metrics = []
-        for name in ("status", "metrics"):
-            added, unchanged, deleted = state.attrs[name].history
-            if when == "after":
-                current = [*added, *unchanged]
-                status_and_metrics.append(current[0] if current else None)
-            elif not is_new:
-                previous = [*deleted, *unchanged]
-                status_and_metrics.append(previous[0] if previous else None)
-            else:
-                status_and_metrics.append(None)
-        values.append(contribution(*status_and_metrics))
-    return tuple(values)
+def _value(candidate: Candidate, name: str, *, before: bool) -> Any:
+    """An attribute's value before the flush (loaded thanks to active history) or after it,
+    read from its history so that nothing is loaded (no I/O inside a flush)."""
+    added, unchanged, deleted = inspect(candidate).attrs[name].history
+    values = [*deleted, *unchanged] if before else [*added, *unchanged]
+    return values[0] if values else None
+
+
+def _add(totals: Totals, system_id: str, values: Mapping[str, float], sign: int) -> None:
+    for key, value in values.items():
+        entry = totals[(system_id, key)]
+        entry[0] += sign * value
+        entry[1] += sign
 
 
 def _track(session: Session, _flush: UOWTransaction) -> None:
     totals: Totals = defaultdict(lambda: [0.0, 0])
-    changed = [(True, session.new), (False, session.dirty), (False, session.deleted)]
-    for is_new, objects in changed:
+    # (objects, whether they counted before the flush, whether they count after it)
+    for objects, existed, exists in (
+        (session.new, False, True),
+        (session.dirty, True, True),
+        (session.deleted, True, False),
+    ):
         for candidate in objects:
             if not isinstance(candidate, Candidate):
                 continue
-            before, after = _before_and_after(candidate, is_new)
-            if candidate in session.deleted:
-                after = {}
-            if before == after:
-                continue
-            for key, value in before.items():
-                entry = totals[(candidate.system_id, key)]
-                entry[0] -= value
-                entry[1] -= 1
-            for key, value in after.items():
-                entry = totals[(candidate.system_id, key)]
-                entry[0] += value
-                entry[1] += 1
+            before = (
+                contribution(
+                    _value(candidate, "status", before=True),
+                    _value(candidate, "metrics", before=True),
+                )
+                if existed
+                else {}
+            )
+            after = (
+                contribution(
+                    _value(candidate, "status", before=False),
+                    _value(candidate, "metrics", before=False),
+                )
+                if exists
+                else {}
+            )
+            if before != after:
+                _add(totals, candidate.system_id, before, -1)
+                _add(totals, candidate.system_id, after, +1)
     rows = [
         {"system_id": system, "metric": key, "total": total, "count": int(count)}
         for (system, key), (total, count) in sorted(totals.items())
@@ -123,12 +129,9 @@ async def rebuild_metric_totals(session: AsyncSession) -> int:
     await session.commit()
     await session.execute(delete(MetricTotal))
     totals: Totals = defaultdict(lambda: [0.0, 0])
-    stmt = select(Candidate.system_id, Candidate.status, Candidate.metrics).join(Battle)
+    stmt = select(Candidate.system_id, Candidate.status, Candidate.metrics)
     for system_id, status, metrics in (await session.execute(stmt)).all():
-        for key, value in contribution(status, metrics).items():
-            entry = totals[(system_id, key)]
-            entry[0] += value
-            entry[1] += 1
+        _add(totals, system_id, contribution(status, metrics), +1)
     session.add_all(
         MetricTotal(system_id=system, metric=key, total=total, count=int(count))
         for (system, key), (total, count) in sorted(totals.items())
